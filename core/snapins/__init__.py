@@ -1,0 +1,1 @@
+"""Snap-ins inside the core: discovery (registry), per-workspace dispatch, contexts, the store, admin."""

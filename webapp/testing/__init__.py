@@ -1,0 +1,1 @@
+"""Test helpers for snapdesk: real servers and fixtures usable from any test."""
