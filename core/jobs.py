@@ -8,6 +8,7 @@ backoff; :func:`claim_key` / :func:`once` record work already done.
 from __future__ import annotations
 
 import importlib
+import os
 import logging
 from collections.abc import Callable
 from typing import Any, Protocol
@@ -21,8 +22,9 @@ from core.models import JobKey
 log = logging.getLogger("snapdesk.jobs")
 
 QUEUE_NAME = "snapdesk"
-#: Seconds between RQ retries of a failing job (its length is the number of retries).
-RETRY_INTERVALS = [5, 30, 120]
+#: Seconds between RQ retries of a failing job (its length is the number of retries);
+#: ``SNAPDESK_JOB_RETRY_INTERVALS="5,30,120"`` overrides it.
+RETRY_INTERVALS = [int(s) for s in os.environ.get("SNAPDESK_JOB_RETRY_INTERVALS", "5,30,120").split(",")]
 
 
 class JobQueue(Protocol):

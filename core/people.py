@@ -220,3 +220,21 @@ def update_contact(
         contact.locale = locale  # type: ignore[assignment]
     db.session.flush()
     return contact
+
+
+def delete_account(workspace: Workspace, account: Account) -> None:
+    """Delete an account and its domains; contacts, conversations and tickets keep existing without it
+    (the foreign keys set NULL). Caller commits."""
+    if account.workspace_id != workspace.id:
+        raise ValidationError.field("account", "The account belongs to another workspace.")
+    db.session.delete(account)
+    db.session.flush()
+
+
+def delete_contact(workspace: Workspace, contact: Contact) -> None:
+    """Delete a contact; their conversations, messages and comments stay (authorless), and they stop
+    being a ticket reporter. Caller commits."""
+    if contact.workspace_id != workspace.id:
+        raise ValidationError.field("contact", "The contact belongs to another workspace.")
+    db.session.delete(contact)
+    db.session.flush()

@@ -52,7 +52,11 @@ class Snapin:
     config_schema: ClassVar[type[Schema] | None] = None
 
     def validate_config(self, config: dict[str, Any]) -> None:
-        """Check rules that span fields, after the schema loaded ``config``; raise :class:`ConfigError`."""
+        """Check rules that span fields, after the schema loaded ``config``; raise :class:`ConfigError`.
+
+        An override may take a second argument ``context`` (a :class:`hooks.Context` of the
+        workspace being configured) to check against workspace data, e.g. that an agent exists.
+        """
 
     def on_enable(self, context: "Context") -> None:
         """Called when an admin enables the snap-in in a workspace (also on re-enable)."""

@@ -7,12 +7,24 @@ they signed in to, which is what workspace switching uses) and ``users: {workspa
 
 from __future__ import annotations
 
-from flask import session
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from flask import abort, g, redirect, request, session, url_for
 
 from core.db import db
 from core.models import Contact, User, Workspace
 from core.snapshots import contact_info, user_info
 from hooks.types import Viewer
+
+#: The endpoint of the agents' sign-in page (webapp/inbox/auth.py).
+AGENT_SIGN_IN_ENDPOINT = "inbox.login"
+#: What an agent without the required role is told (403 page).
+ROLE_REFUSALS = {"admin": "Only workspace admins can change settings."}
+
+View = TypeVar("View", bound=Callable[..., Any])
 
 
 def _ids(key: str) -> dict[str, int]:
@@ -69,3 +81,48 @@ def current_viewer(workspace: Workspace) -> Viewer:
 def signed_in_workspace_ids() -> list[int]:
     """Workspaces where this browser has a signed-in customer (for the workspace picker)."""
     return [int(k) for k in _ids("contacts")]
+
+
+def safe_next(target: str | None, default: str) -> str:
+    """``target`` when it is a path on this site, else ``default`` (no open redirects)."""
+    if not target:
+        return default
+    parts = urlsplit(target)
+    # Browsers read "//evil.test/x", and "/" followed by a backslash, as another host.
+    if parts.scheme or parts.netloc or not target.startswith("/") or target.startswith(("//", "/\\")):
+        return default
+    return target
+
+
+def login_required(role: str | None = None) -> Callable[[View], View]:
+    """Guard an agent page whose URL carries the workspace ``slug``.
+
+    Unknown slug: 404. Nobody signed in as an agent of that workspace: redirect to the agents'
+    sign-in page with ``next`` set to this page. Signed in without ``role`` ("admin"): 403 with
+    the sentence from :data:`ROLE_REFUSALS`. Otherwise the view runs with ``g.workspace`` and
+    ``g.user`` set (the base layout reads them for its navigation).
+    """
+
+    def decorator(view: View) -> View:
+        @functools.wraps(view)
+        def guarded(*args: Any, **kwargs: Any) -> Any:
+            from webapp.tenancy import workspace_by_slug
+
+            workspace = workspace_by_slug(kwargs["slug"])
+            g.workspace = workspace
+            user = current_user(workspace)
+            if user is None:
+                return redirect(url_for(AGENT_SIGN_IN_ENDPOINT, slug=workspace.slug, next=_here()))
+            g.user = user
+            if role is not None and user.role != role and not (role == "agent" and user.is_admin):
+                abort(403, description=ROLE_REFUSALS.get(role, "You may not open this page."))
+            return view(*args, **kwargs)
+
+        return guarded  # type: ignore[return-value]
+
+    return decorator
+
+
+def _here() -> str:
+    """This request's path and query (what ``next`` should bring the agent back to)."""
+    return request.full_path.rstrip("?") if request.query_string else request.path

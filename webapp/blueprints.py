@@ -6,7 +6,10 @@ from flask import Flask
 
 
 def register(app: Flask) -> None:
+    from webapp.csrf import init_csrf
     from webapp.errors import register_error_handlers
+    from webapp.inbox import blueprint as inbox_blueprint
+    from webapp.settings import blueprint as settings_blueprint
     from webapp.snapin_routes import register_snapin_routes
 
     register_error_handlers(app)
@@ -16,4 +19,8 @@ def register(app: Flask) -> None:
         api_blueprint = None
     if api_blueprint is not None:
         app.register_blueprint(api_blueprint)
+    app.register_blueprint(inbox_blueprint)
+    app.register_blueprint(settings_blueprint)
     register_snapin_routes(app)
+    # Last: exemptions are looked up among the registered blueprints.
+    init_csrf(app)

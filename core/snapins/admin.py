@@ -7,6 +7,7 @@ returned by :func:`redacted_config`; saving a form that leaves a secret empty ke
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
@@ -59,8 +60,17 @@ def secret_fields(snapin: InstalledSnapin) -> set[str]:
     return {name for name, f in schema.fields.items() if f.metadata.get("secret")}
 
 
-def validate_config(snapin: InstalledSnapin, raw: Mapping[str, Any], existing: Mapping[str, Any] | None = None) -> dict[str, Any]:
-    """Return the config to store, or raise :class:`ValidationError` with field messages."""
+def validate_config(
+    snapin: InstalledSnapin,
+    raw: Mapping[str, Any],
+    existing: Mapping[str, Any] | None = None,
+    workspace: Workspace | None = None,
+) -> dict[str, Any]:
+    """Return the config to store, or raise :class:`ValidationError` with field messages.
+
+    A snap-in's ``validate_config(config, context)`` gets a context of the workspace (built with
+    the candidate config) when it accepts a ``context`` argument, e.g. to check that an agent exists.
+    """
     schema = _schema(snapin)
     data = dict(raw)
     for name in secret_fields(snapin):
@@ -80,7 +90,12 @@ def validate_config(snapin: InstalledSnapin, raw: Mapping[str, Any], existing: M
             f"The configuration of '{snapin.id}' is not valid.", _flatten_messages(exc.messages)
         ) from None
     try:
-        snapin.plugin.validate_config(loaded)  # type: ignore[union-attr]
+        check = snapin.plugin.validate_config  # type: ignore[union-attr]
+        if workspace is not None and "context" in inspect.signature(check).parameters:
+            probe = SnapinSetting(workspace_id=workspace.id, snapin_id=snapin.id, config=schema.dump(loaded))
+            check(loaded, context=get_runtime().dispatcher.make_context(workspace, probe))
+        else:
+            check(loaded)
     except ConfigError as exc:
         raise ValidationError(f"The configuration of '{snapin.id}' is not valid.", exc.fields) from None
     return schema.dump(loaded)
@@ -136,7 +151,7 @@ def enable(
     snapin = installed_snapin(snapin_id)
     setting = _setting(workspace, snapin_id)
     stored = setting.config or {}
-    setting.config = validate_config(snapin, config if config is not None else stored, existing=stored)
+    setting.config = validate_config(snapin, config if config is not None else stored, existing=stored, workspace=workspace)
     if priority is not None:
         setting.priority = priority
     setting.enabled = True
@@ -165,7 +180,7 @@ def configure(workspace: Workspace, snapin_id: str, config: Mapping[str, Any], *
     """Validate and store config without changing enablement."""
     snapin = installed_snapin(snapin_id)
     setting = _setting(workspace, snapin_id)
-    setting.config = validate_config(snapin, config, existing=setting.config or {})
+    setting.config = validate_config(snapin, config, existing=setting.config or {}, workspace=workspace)
     if priority is not None:
         setting.priority = priority
     db.session.flush()

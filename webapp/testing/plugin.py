@@ -166,25 +166,46 @@ def runtime(app):
 
 
 @pytest.fixture
-def run_jobs(app) -> Callable[[], int]:
+def run_jobs() -> Callable[[], int]:
+    """Run the current app's queued jobs (and those they enqueue); returns how many ran.
+
+    Uses the app of the innermost pushed app context, so it works with ``make_app(...)``.
+    """
     from flask import current_app
 
     def run() -> int:
         queue = current_app.extensions["snapdesk"].jobs
         if not hasattr(queue, "run_all"):
             raise RuntimeError("run_jobs needs make_app(jobs='memory')")
-        ran = queue.run_all()
-        failed = getattr(queue, "failed", [])
-        return ran if not failed else ran
+        return queue.run_all()
 
     return run
 
 
-@pytest.fixture
-def outbox(app):
-    from flask import current_app
+class _Outbox:
+    """The current app's memory mailer outbox (a live view: always the innermost app's)."""
 
-    return current_app.extensions["snapdesk"].mailer.outbox
+    def _messages(self) -> list[Any]:
+        from flask import current_app
+
+        return current_app.extensions["snapdesk"].mailer.outbox
+
+    def __len__(self) -> int:
+        return len(self._messages())
+
+    def __iter__(self):
+        return iter(self._messages())
+
+    def __getitem__(self, index):
+        return self._messages()[index]
+
+    def clear(self) -> None:
+        self._messages().clear()
+
+
+@pytest.fixture
+def outbox() -> _Outbox:
+    return _Outbox()
 
 
 @pytest.fixture

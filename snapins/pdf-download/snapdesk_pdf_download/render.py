@@ -14,10 +14,13 @@ Two properties matter more than looks:
   under a caller-chosen base that the caller serves itself through a
   callable. Anything else is refused; WeasyPrint then drops that resource and
   keeps rendering.
-* **Readable non-Latin text.** The font stack falls back to IPAexGothic (Debian
-  package ``fonts-ipaexfont-gothic``) for Japanese and the Han characters it
-  covers, and to DejaVu Sans for Latin, Cyrillic, Greek, Arabic and Hebrew.
-  Fonts come from the system fontconfig setup; none are shipped here.
+* **Readable non-Latin text.** The font stack is DejaVu Sans (Latin,
+  Cyrillic, Greek, Arabic, Hebrew) with IPAexGothic (Debian package
+  ``fonts-ipaexfont-gothic``) as fallback for kana, kanji and CJK punctuation.
+  Fonts come from the system fontconfig setup; none are shipped here. Neither
+  font has Hangul or most simplified-only Chinese characters: those print as
+  missing-glyph boxes unless fontconfig's ``sans-serif`` finds a font for
+  them.
 """
 
 from __future__ import annotations
@@ -242,7 +245,10 @@ th, td {{
    identifiers and keys (links and code), and many columns of ordinary words.
    "anywhere" makes those contribute (almost) nothing to the min-content width,
    so the automatic table layout wraps them instead of overflowing the margin.
-   The quantity query selects every cell of a row that has 7 cells or more. */
+   The quantity query selects every cell of a row that has 7 cells or more.
+   Trade-off: an unbroken plain-text token wider than the page in a narrower
+   table still widens it; making every cell "anywhere" would prevent that but
+   splits ordinary words of short columns whenever a neighbour holds prose. */
 td a, th a, td code, th code, td kbd, td samp,
 :is(td, th):first-child:nth-last-child(n+7),
 :is(td, th):first-child:nth-last-child(n+7) ~ :is(td, th) {{
@@ -372,7 +378,7 @@ class SandboxedURLFetcher(URLFetcher):
             if _is_safely_under(local_url, self._local_base):
                 body, content_type = self._fetch_local(local_url)
                 if len(body) > MAX_RESOURCE_BYTES:
-                    raise ResourceRefused(f"resource larger than {MAX_RESOURCE_BYTES} bytes: {local_url}")
+                    raise ResourceRefused(f"larger than {MAX_RESOURCE_BYTES} bytes: {local_url}")
                 return URLFetcherResponse(local_url, body, {"Content-Type": content_type})
         logger.debug("PDF renderer refused to fetch %s", url[:200])
         raise ResourceRefused(f"fetching is not allowed: {url[:200]}")
@@ -410,8 +416,10 @@ class _RenderResources:
     stylesheet: CSS
 
 
-# Pango font maps are not safe to share between threads, so the cache is per
-# thread: each worker thread pays the fontconfig + CSS parsing cost once.
+# A FontConfiguration wraps a Pango font map plus plain-dict caches that
+# layout mutates, and WeasyPrint documents neither as thread-safe. The cache
+# is therefore per thread: each worker thread pays the fontconfig load and CSS
+# parsing (about 40 ms) once, then reuses them for every render.
 _thread_state = threading.local()
 
 
@@ -552,15 +560,17 @@ def render_article_pdf(
         URL of the knowledge base. Relative sources are resolved against
         ``source_url``, or against this base when there is no ``source_url``.
     :param fetch_local: ``fetch_local(url) -> (body, content_type)`` for URLs
-        under ``url_fetcher_base``; raise any exception for "not found".
-        Without it nothing but ``data:`` URIs is loaded.
+        under ``url_fetcher_base``. It gets the absolute URL without fragment
+        (query string kept); raise any exception for "not found". Without it
+        nothing but ``data:`` URIs is loaded.
 
     Guarantees: no network or filesystem access by the renderer itself; only
     ``data:`` URIs and ``fetch_local`` are used. A refused or failing resource
     is dropped (an image is replaced by its ``alt`` text) and rendering
     continues; refusals are logged at DEBUG level on this module's logger,
-    other load failures by WeasyPrint on the ``weasyprint`` logger. Safe to call from several threads; each thread keeps
-    its own parsed stylesheet and font configuration.
+    other load failures by WeasyPrint on the ``weasyprint`` logger. Safe to
+    call from several threads; each thread keeps its own parsed stylesheet
+    and font configuration.
     """
     lang = _normalise_lang(locale)
     document = _build_document(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import base64
 import http.server
 import io
+import logging
 import re
 import struct
 import sys
@@ -378,7 +379,7 @@ def test_remote_images_are_never_fetched(recording_server: RecordingServer) -> N
         + f'<link rel="stylesheet" href="{recording_server.url}/style.css">'
         + f'<div style="background: url({recording_server.url}/bg.png)">styled</div>'
         + f'<object data="{recording_server.url}/object.svg"></object>'
-        + f'<img src="file:///etc/hostname" alt="local file">'
+        + '<img src="file:///etc/hostname" alt="local file">'
     )
     pdf = render_article_pdf(
         title=TITLE,
@@ -458,3 +459,52 @@ def test_title_and_company_are_escaped() -> None:
     text = "".join(page_texts(pdf))
     assert "<b>Bold</b> & <script>x</script>" in text
     assert "R&D <Team>" in text
+
+
+def test_refusals_are_quiet_but_real_failures_are_logged(caplog: pytest.LogCaptureFixture) -> None:
+    def fetch_local(url: str) -> tuple[bytes, str]:
+        raise FileNotFoundError(url)
+
+    body = (
+        '<img src="http://127.0.0.1:9/refused.png" alt="refused">'
+        '<img src="https://kb.example/m/missing.png" alt="missing">'
+    )
+    with caplog.at_level(logging.DEBUG):
+        render_article_pdf(
+            title=TITLE,
+            body_html=body,
+            company_name=COMPANY,
+            url_fetcher_base="https://kb.example/m/",
+            fetch_local=fetch_local,
+        )
+    problems = [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING]
+    assert not any("refused.png" in message for message in problems), problems
+    assert any("missing.png" in message for message in problems), problems
+    assert any(
+        "refused.png" in r.getMessage() and r.levelno == logging.DEBUG for r in caplog.records
+    )
+
+
+def test_concurrent_renders_from_several_threads(require_cjk_font: None) -> None:
+    results: dict[int, bytes] = {}
+    errors: list[BaseException] = []
+
+    def work(index: int) -> None:
+        try:
+            results[index] = render_article_pdf(
+                title=f"{TITLE} {index}", body_html=article_html(), company_name=COMPANY
+            )
+        except BaseException as error:  # surfaced by the assertion below
+            errors.append(error)
+
+    threads = [threading.Thread(target=work, args=(index,)) for index in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors, errors
+    assert sorted(results) == [0, 1, 2, 3]
+    for index, pdf in results.items():
+        text = squash("".join(page_texts(pdf)))
+        assert squash(f"{TITLE} {index}") in text
+        assert squash(JAPANESE_1) in text

@@ -60,7 +60,7 @@ DEFAULT_THRESHOLD: float = 0.9
 CALIBRATION_SCALE: float = 0.5
 
 #: Additive (Lidstone) smoothing of the per-class feature probabilities.
-SMOOTHING: float = 0.5
+SMOOTHING: float = 2.0
 
 #: Default vocabulary cap of a model (per layer).  Keeps a workspace's learned state
 #: small enough for a database JSON column (~25 bytes per entry serialized).
@@ -259,6 +259,9 @@ class SpamModel:
         when that is exceeded it is pruned back to ``max_features`` by dropping the
         rarest (and, among equals, the oldest) features.  Pruned features keep their
         mass in the class totals, so surviving probabilities are not inflated.
+        (Serialized size is roughly 20-25 bytes per entry; call ``prune()`` before
+        storing to get down to exactly ``max_features``.)
+      * Not thread-safe: guard ``learn`` with a lock if a model is shared.
     """
 
     def __init__(self, max_features: int = DEFAULT_MAX_FEATURES, meta: dict[str, Any] | None = None) -> None:
@@ -343,7 +346,7 @@ class SpamModel:
         Positive values push toward spam.  Features never seen by any layer are left
         out: they carry no evidence.
         """
-        docs, totals, vocab = self._stats()
+        _, totals, vocab = self._stats()
         v = max(vocab, 1)
         denom_s = math.log(totals[0] + SMOOTHING * v)
         denom_h = math.log(totals[1] + SMOOTHING * v)
