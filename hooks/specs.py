@@ -5,6 +5,8 @@
   or **collecting** (every answer is used);
 - its arguments (every hook gets ``context``; an implementation may accept any subset of the
   arguments, so hooks can grow arguments without breaking old snap-ins) and its return.
+  Event hooks also get ``event_id``: unique per event and the same on every retry of its job, so
+  side effects can be made idempotent (e.g. ``context.mail.send(..., idempotency_key=event_id + ...)``).
 
 Hooks are called with keyword arguments only. Dispatch reaches only the snap-ins enabled in the
 workspace, ordered by admin-set priority, then id. An exception in one snap-in is logged and
@@ -109,7 +111,7 @@ def snapdesk_routes() -> list[Route]:
 
 
 @hookspec
-def snapdesk_conversation_created(context: Context, conversation: ConversationInfo, message: MessageInfo) -> None:
+def snapdesk_conversation_created(context: Context, conversation: ConversationInfo, message: MessageInfo, event_id: str) -> None:
     """A conversation was created (after spam verdict and routing), with its first message.
 
     Kind: event (background job after commit; retried with backoff; return ignored).
@@ -117,7 +119,7 @@ def snapdesk_conversation_created(context: Context, conversation: ConversationIn
 
 
 @hookspec
-def snapdesk_message_posted(context: Context, conversation: ConversationInfo, message: MessageInfo) -> None:
+def snapdesk_message_posted(context: Context, conversation: ConversationInfo, message: MessageInfo, event_id: str) -> None:
     """A message was added to an existing conversation (customer, agent or internal note).
 
     Kind: event (background, after commit).
@@ -125,7 +127,7 @@ def snapdesk_message_posted(context: Context, conversation: ConversationInfo, me
 
 
 @hookspec
-def snapdesk_stage_changed(context: Context, conversation: ConversationInfo, change: StageChangeInfo) -> None:
+def snapdesk_stage_changed(context: Context, conversation: ConversationInfo, change: StageChangeInfo, event_id: str) -> None:
     """A conversation moved between stages (e.g. an agent marked it "not spam": suspended -> new).
 
     Kind: event (background, after commit).
@@ -133,17 +135,17 @@ def snapdesk_stage_changed(context: Context, conversation: ConversationInfo, cha
 
 
 @hookspec
-def snapdesk_ticket_created(context: Context, ticket: TicketInfo) -> None:
+def snapdesk_ticket_created(context: Context, ticket: TicketInfo, event_id: str) -> None:
     """A ticket was created (portal, API or agent). Kind: event (background, after commit)."""
 
 
 @hookspec
-def snapdesk_comment_added(context: Context, ticket: TicketInfo, comment: CommentInfo) -> None:
+def snapdesk_comment_added(context: Context, ticket: TicketInfo, comment: CommentInfo, event_id: str) -> None:
     """A comment was added to a ticket (external or internal). Kind: event (background, after commit)."""
 
 
 @hookspec
-def snapdesk_article_published(context: Context, article: ArticleInfo, notify: bool, comment: str | None) -> None:
+def snapdesk_article_published(context: Context, article: ArticleInfo, notify: bool, comment: str | None, event_id: str) -> None:
     """An article was published or re-published ("Publish" or "Publish & Notify").
 
     ``notify`` is True for "Publish & Notify"; ``comment`` is the author's note for subscribers.
@@ -152,7 +154,7 @@ def snapdesk_article_published(context: Context, article: ArticleInfo, notify: b
 
 
 @hookspec
-def snapdesk_contact_created(context: Context, contact: ContactInfo) -> None:
+def snapdesk_contact_created(context: Context, contact: ContactInfo, event_id: str) -> None:
     """A contact (rev user) was created, by an agent, the API, JIT provisioning or a new visitor.
 
     Kind: event (background, after commit).

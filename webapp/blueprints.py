@@ -9,16 +9,15 @@ def register(app: Flask) -> None:
     from webapp.csrf import init_csrf
     from webapp.errors import register_error_handlers
     from webapp.inbox import blueprint as inbox_blueprint
+    from webapp.layout import init_layout
     from webapp.settings import blueprint as settings_blueprint
     from webapp.snapin_routes import register_snapin_routes
 
     register_error_handlers(app)
-    try:
-        from webapp.api import blueprint as api_blueprint
-    except ImportError:  # the API package is being written alongside; remove once it lands
-        api_blueprint = None
-    if api_blueprint is not None:
-        app.register_blueprint(api_blueprint)
+    init_layout(app)
+    from webapp.api import blueprint as api_blueprint
+
+    app.register_blueprint(api_blueprint)
     app.register_blueprint(inbox_blueprint)
     app.register_blueprint(settings_blueprint)
     register_snapin_routes(app)

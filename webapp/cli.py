@@ -36,14 +36,16 @@ def main() -> None:
 # -- run ------------------------------------------------------------------------------------------
 
 
-def print_banner(base_url: str, *, demo: bool, echo: Callable[[str], None] = click.echo) -> None:
+def print_banner(
+    base_url: str, *, demo: bool, serving: bool = True, echo: Callable[[str], None] = click.echo
+) -> None:
     """The URLs to open and, for the demo workspace, the logins."""
     from core.demo import DEMO
 
     slug = DEMO.workspace_slug if demo else "<workspace>"
     line = "=" * 72
     echo(line)
-    echo("snapdesk is running. Open:")
+    echo("snapdesk is running. Open:" if serving else "Start the server with `snapdesk run`, then open:")
     echo(f"  Customer portal   {base_url}/{slug}/")
     echo(f"  Agent inbox       {base_url}/inbox/{slug}/")
     echo(f"  REST API          {base_url}/api/v1/openapi.json")
@@ -236,7 +238,7 @@ def demo(reset: bool) -> None:
             click.echo("Deleting the demo workspace...")
             delete_demo()
         build_demo(progress=lambda step: click.echo(f"  - {step}"))
-        print_banner(app.config["BASE_URL"], demo=True)
+        print_banner(app.config["BASE_URL"], demo=True, serving=False)
 
 
 register_admin_commands(main)

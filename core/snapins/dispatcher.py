@@ -176,6 +176,7 @@ class Dispatcher:
         if workspace is None:
             return "skipped: workspace gone"
         kwargs = hook_arguments(event_name, payload)
+        kwargs["event_id"] = event_id
         kwargs["context"] = self.make_context(workspace, setting)
         try:
             impl.function(**{name: kwargs[name] for name in impl.argnames})

@@ -240,3 +240,17 @@ def enable_snapin() -> Callable[..., Any]:
 def smtp_sink() -> Iterator[SmtpSink]:
     with SmtpSink() as sink:
         yield sink
+
+
+@pytest.fixture
+def sign_in() -> Callable[..., None]:
+    """``sign_in(client, workspace, contact=c)`` or ``user=u``: a signed-in browser session for the test client."""
+
+    def sign(client, workspace, *, contact=None, user=None) -> None:
+        with client.session_transaction() as session:
+            if contact is not None:
+                session["contacts"] = {**(session.get("contacts") or {}), str(workspace.id): contact.id}
+            if user is not None:
+                session["users"] = {**(session.get("users") or {}), str(workspace.id): user.id}
+
+    return sign
