@@ -22,6 +22,7 @@ from core.db import db, get_scoped, utcnow
 from core.errors import NotFound, ValidationError
 from core.models import Article, Collection, Contact, User, Workspace
 from core.portal_settings import feature_switches
+from core.runtime import get_runtime
 from core.snapshots import article_info
 from hooks.types import to_payload
 
@@ -261,8 +262,6 @@ def publish_article(
         article.published_at = now
     article.updated_at = now
     db.session.flush()
-    from core.runtime import get_runtime  # needs an app context; imported where it is used
-
     urls = get_runtime().urls
     url_fn: Callable[[Article], str] = lambda a: urls.article(workspace.slug, a.id)  # noqa: E731
     events.emit(

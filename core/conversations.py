@@ -330,6 +330,11 @@ def change_stage(
         workspace, conversation, to_stage, by_kind=by_kind, by_user=by_user, by_contact=by_contact,
         by_snapin=by_snapin, reason=reason,
     )
+    if (change.from_stage, change.to_stage) == (Stage.SUSPENDED.value, Stage.NEW.value) and conversation.owner_id is None:
+        # Judged valid: it was never routed while suspended, so route it now like a new one.
+        first = next((m for m in conversation.messages if m.author_kind == "rev"), None)
+        if first is not None:
+            _route(workspace, conversation, first, conversation.contact, conversation.account)
     events.emit(
         db.session, "stage_changed", workspace.id,
         {"conversation": to_payload(conversation_info(conversation)), "change": to_payload(stage_change_info(change))},

@@ -114,6 +114,8 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:  # pragma: no 
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA busy_timeout=10000")
+        # WAL: readers never block the writer, so a web process and a worker can share the file.
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.close()
 
 

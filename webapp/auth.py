@@ -98,9 +98,9 @@ def login_required(role: str | None = None) -> Callable[[View], View]:
     """Guard an agent page whose URL carries the workspace ``slug``.
 
     Unknown slug: 404. Nobody signed in as an agent of that workspace: redirect to the agents'
-    sign-in page with ``next`` set to this page. Signed in without ``role`` ("admin"): 403 with
-    the sentence from :data:`ROLE_REFUSALS`. Otherwise the view runs with ``g.workspace`` and
-    ``g.user`` set (the base layout reads them for its navigation).
+    sign-in page with ``next`` set to this page. ``role`` None or "agent" admits every agent and
+    admin; "admin" only admins, others get 403 with the sentence from :data:`ROLE_REFUSALS`.
+    The view runs with ``g.workspace`` and ``g.user`` set (the base layout reads them).
     """
 
     def decorator(view: View) -> View:
@@ -123,6 +123,8 @@ def login_required(role: str | None = None) -> Callable[[View], View]:
     return decorator
 
 
-def _here() -> str:
-    """This request's path and query (what ``next`` should bring the agent back to)."""
+def _here() -> str | None:
+    """This page's path and query, for ``next``; None for a form post (its URL is not a page)."""
+    if request.method not in ("GET", "HEAD"):
+        return None
     return request.full_path.rstrip("?") if request.query_string else request.path

@@ -198,12 +198,22 @@ def db_downgrade(revision: str) -> None:
 
 @db.command("current")
 def db_current() -> None:
-    """Show the database's current revision."""
-    from alembic import command
+    """Show the database's current revision(s), marking those that are heads."""
+    from alembic.migration import MigrationContext
+    from alembic.script import ScriptDirectory
     from flask import current_app
 
+    from core.db import db as database
+
     with app_context():
-        command.current(current_app.extensions["migrate"].migrate.get_config())
+        script = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+        heads = set(script.get_heads())
+        with database.engine.connect() as connection:
+            current = MigrationContext.configure(connection).get_current_heads()
+        if not current:
+            click.echo("The database has no schema revision yet; run: snapdesk db upgrade")
+        for revision in current:
+            click.echo(f"{revision}{' (head)' if revision in heads else ' (not the newest: run snapdesk db upgrade)'}")
 
 
 @db.command("revision")
@@ -239,6 +249,25 @@ def demo(reset: bool) -> None:
             delete_demo()
         build_demo(progress=lambda step: click.echo(f"  - {step}"))
         print_banner(app.config["BASE_URL"], demo=True, serving=False)
+
+
+# -- new-snapin -----------------------------------------------------------------------------------
+
+
+@main.command("new-snapin")
+@click.argument("snapin_id")
+@click.option("--directory", default=".", show_default=True, type=click.Path(file_okay=False), help="Where to create it.")
+def new_snapin(snapin_id: str, directory: str) -> None:
+    """Scaffold a snap-in SNAPIN_ID (e.g. auto-tagger) whose own tests pass out of the box."""
+    from pathlib import Path
+
+    from webapp.scaffold import ScaffoldError, scaffold
+
+    try:
+        target = scaffold(snapin_id, Path(directory))
+    except ScaffoldError as exc:
+        raise CliError(str(exc)) from None
+    click.echo(f"Created {target}. Next: pip install -e {target} && cd {target} && python -m pytest")
 
 
 register_admin_commands(main)

@@ -9,12 +9,14 @@ widget's API, plus the routes snap-ins add (they cannot render our token; see th
 from __future__ import annotations
 
 from flask import Flask
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFError, CSRFProtect
 
 #: Blueprints (by name) that authenticate without the session cookie.
 EXEMPT_BLUEPRINTS = frozenset({"api", "widget"})
 #: Blueprints whose name starts with this are snap-in routes (webapp/snapin_routes.py).
 SNAPIN_ROUTES_PREFIX = "snapin_"
+#: What a person reads when a form comes back without a valid token (an old tab, a lost session).
+STALE_FORM = "This form has expired. Go back, reload the page and try again."
 
 
 def init_csrf(app: Flask) -> CSRFProtect:
@@ -23,4 +25,11 @@ def init_csrf(app: Flask) -> CSRFProtect:
     for name, blueprint in app.blueprints.items():
         if name in EXEMPT_BLUEPRINTS or name.startswith(SNAPIN_ROUTES_PREFIX):
             csrf.exempt(blueprint)
+
+    @app.errorhandler(CSRFError)
+    def stale_form(exc: CSRFError):
+        from webapp.errors import _page
+
+        return _page(400, STALE_FORM)
+
     return csrf

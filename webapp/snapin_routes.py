@@ -73,8 +73,16 @@ def _make_view(snapin_id: str, route: Route):
             json=request.get_json(silent=True),
             viewer=viewer,
         )
-        result: RouteResponse = route.view(context, route_request, **params)
-        commit()
+        dispatcher = get_runtime().dispatcher
+        try:
+            result: RouteResponse = route.view(context, route_request, **params)
+            commit()
+        except Exception as exc:  # noqa: BLE001 - a snap-in's bug is isolated like in any hook call
+            db.session.rollback()
+            setting = db.session.get(SnapinSetting, setting.id)
+            dispatcher.record_failure(setting, f"route {route.endpoint}", exc)
+            commit()
+            abort(503, description=f"This page of the snap-in '{snapin_id}' failed; the admin has been told.")
         if result.redirect_to:
             return redirect(result.redirect_to)
         return Response(result.body, status=result.status, content_type=result.content_type, headers=dict(result.headers))

@@ -20,8 +20,9 @@ from core.db import UTCDateTime
 
 config = context.config
 
-if config.config_file_name is not None:
-    # Keep the app's (and pytest's) loggers alive: the default would disable every other logger.
+if config.config_file_name is not None and not logging.getLogger().handlers:
+    # Only when nobody configured logging (the CLI): never replace the handlers of a host such as
+    # pytest, and never disable the app's loggers.
     fileConfig(config.config_file_name, disable_existing_loggers=False)
 logger = logging.getLogger("alembic.env")
 

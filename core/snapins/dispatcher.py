@@ -101,7 +101,7 @@ class Dispatcher:
             savepoint.rollback()
             # Events the failed call emitted belong to undone writes.
             del db.session.info.get(events._PENDING, [])[pending_before:]
-            self._record_failure(setting, hook_name, exc)
+            self.record_failure(setting, hook_name, exc)
             self._observe(hook_name, setting.snapin_id, kwargs, exc)
             return False, None
         self._record_success(setting)
@@ -114,7 +114,7 @@ class Dispatcher:
 
     # -- health ----------------------------------------------------------------------------------
 
-    def _record_failure(self, setting: SnapinSetting, hook_name: str, exc: BaseException) -> None:
+    def record_failure(self, setting: SnapinSetting, hook_name: str, exc: BaseException) -> None:
         log.error(
             "snap-in %s failed in %s (workspace %s): %s",
             setting.snapin_id, hook_name, setting.workspace_id, exc,
@@ -190,7 +190,7 @@ class Dispatcher:
             self._observe(hook_name, snapin_id, kwargs, exc)
             setting = db.session.get(SnapinSetting, setting.id)
             if setting is not None:
-                self._record_failure(setting, hook_name, exc)
+                self.record_failure(setting, hook_name, exc)
                 db.session.commit()
             raise
         claim_key(key, workspace_id)

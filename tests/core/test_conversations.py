@@ -63,7 +63,26 @@ class CasinoSpamFilter(Snapin):
         return SpamVerdict(is_spam=False, score=0.01, reason="clean")
 
 
+class EventListener(Snapin):
+    """Implements the conversation event hooks; what it receives is read from ``hook_calls``."""
+
+    title = "Event listener"
+
+    @hookimpl
+    def snapdesk_conversation_created(self, conversation, message):
+        assert conversation.id == message.conversation_id
+
+    @hookimpl
+    def snapdesk_message_posted(self, conversation, message):
+        assert conversation.id == message.conversation_id
+
+    @hookimpl
+    def snapdesk_stage_changed(self, conversation, change):
+        assert conversation.stage == change.to_stage
+
+
 SNAPINS = {
+    "test-listener": EventListener,
     "test-router": KeywordRouter,
     "test-foreign": ForeignRouter,
     "test-crash": CrashingRouter,
@@ -303,6 +322,24 @@ def test_events_are_published_after_commit_only(desk, events):
     assert created.payload["conversation"]["stage"] == "new"
     assert created.payload["message"]["body"] == "Hi"
     assert events[1].payload["change"]["to_stage"] == "waiting_on_user"
+
+
+def test_conversation_events_reach_snapins_after_commit_as_snapshots(desk, hook_calls, run_jobs):
+    d = desk("test-listener")
+    conversation = conversations.start_conversation(d.workspace, body="Hi", channel="widget", contact=d.old_contact)
+    conversations.post_message(d.workspace, conversation, body="Hello", author_user=d.alan)
+    commit()
+    assert hook_calls == []  # background hooks run as jobs, not on the request path
+
+    run_jobs()
+    calls = {c.hook: c for c in hook_calls}
+    assert not any(c.failed for c in hook_calls)
+    assert set(calls) == {"snapdesk_conversation_created", "snapdesk_stage_changed", "snapdesk_message_posted"}
+    created = calls["snapdesk_conversation_created"].kwargs
+    assert created["conversation"].owner_id == d.alan.id and created["message"].body == "Hi"
+    change = calls["snapdesk_stage_changed"].kwargs["change"]
+    assert (change.from_stage, change.to_stage, change.by_kind) == ("new", "waiting_on_user", "dev")
+    assert calls["snapdesk_message_posted"].kwargs["message"].author_kind == "dev"
 
 
 def test_events_of_a_rolled_back_transaction_are_dropped(desk, events):

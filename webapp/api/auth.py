@@ -14,6 +14,7 @@ from __future__ import annotations
 from flask import request
 from werkzeug.exceptions import Forbidden, NotFound, Unauthorized
 
+from core.db import commit
 from core.models import User, Workspace
 from core.workspaces import get_by_slug
 
@@ -55,6 +56,8 @@ def authenticate(slug: str | None) -> tuple[Workspace | None, User]:
     if token is None:
         raise TokenRequired("Send an agent's API token: Authorization: Bearer <token>.")
     user = user_for_api_token(token)
+    # Keep the token's last use even when the request itself writes nothing.
+    commit()
     if user is None:
         raise TokenRequired("The API token is not valid.", "invalid_token")
     if slug is None:

@@ -142,10 +142,29 @@ def read_json(*, optional: bool = False) -> Any:
 
 def load(schema_cls: type[marshmallow.Schema], data: Any, *, message: str) -> dict[str, Any]:
     """Load ``data`` with ``schema_cls(unknown=RAISE)``; field errors become a 422 :class:`ValidationError`."""
+    nul = _nul_fields(data)
+    if nul:
+        # PostgreSQL text cannot hold NUL; refuse it here rather than fail in the database.
+        raise ValidationError(message, {name: ["Text may not contain NUL characters."] for name in nul})
     try:
         return schema_cls(unknown=marshmallow.RAISE).load(data)
     except marshmallow.ValidationError as exc:
         raise ValidationError(message, flatten_messages(exc.messages)) from None
+
+
+def _nul_fields(data: Any, prefix: str = "") -> list[str]:
+    """Dotted names of the strings (values or keys) in ``data`` that contain a NUL character."""
+    if isinstance(data, str):
+        return [prefix or "_schema"] if "\x00" in data else []
+    found: list[str] = []
+    if isinstance(data, Mapping):
+        for key, value in data.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            found += ([name] if "\x00" in str(key) else []) + _nul_fields(value, name)
+    elif isinstance(data, list):
+        for index, value in enumerate(data):
+            found += _nul_fields(value, f"{prefix}.{index}" if prefix else str(index))
+    return found
 
 
 def flatten_messages(messages: Any, prefix: str = "") -> dict[str, list[str]]:

@@ -52,7 +52,6 @@ class SnapinForm:
     #: Errors not tied to one field (cross-field rules, unknown fields); with the summary message.
     form_errors: tuple[str, ...] = ()
     message: str = ""
-    submitted: bool = False
 
     @property
     def has_errors(self) -> bool:
@@ -64,8 +63,6 @@ def _display(kind: str, value: Any) -> str:
         return ""
     if kind == "json":
         return json.dumps(value, indent=2, ensure_ascii=False)
-    if kind == "boolean":
-        return ""
     return str(value)
 
 
@@ -152,9 +149,7 @@ def form_from_submission(
             inputs.append(_input(snapin_id, config_field, checked=raw is not None, errors=field_errors))
         else:
             inputs.append(_input(snapin_id, config_field, value=raw or "", errors=field_errors))
-    return SnapinForm(
-        snapin_id=snapin_id, inputs=tuple(inputs), form_errors=tuple(form_errors), message=message, submitted=True
-    )
+    return SnapinForm(snapin_id=snapin_id, inputs=tuple(inputs), form_errors=tuple(form_errors), message=message)
 
 
 def merge_errors(*groups: Mapping[str, list[str]]) -> dict[str, list[str]]:

@@ -254,3 +254,7 @@ def sign_in() -> Callable[..., None]:
                 session["users"] = {**(session.get("users") or {}), str(workspace.id): user.id}
 
     return sign
+
+
+# Browser test kit (live_server, browser, page); Playwright is imported only when a browser fixture runs.
+from webapp.testing.browser import *  # noqa: E402,F401,F403

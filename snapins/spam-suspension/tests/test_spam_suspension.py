@@ -132,3 +132,19 @@ def test_a_crashing_classifier_never_loses_the_message(desk, monkeypatch):
     conversation = start(workspace, stranger, SPAM)
     assert conversation.id is not None and conversation.stage == "new"
     assert conversation.messages[0].body == SPAM
+
+
+def test_a_conversation_judged_valid_is_routed_then(desk):
+    from core.conversations import change_stage
+    from core.db import commit
+    from core.people import create_contact
+    from core.stages import Stage
+
+    workspace, agent, _, _ = desk
+    customer = create_contact(workspace, email="new@globex.test")
+    commit()
+    conversation = start(workspace, customer, SPAM)
+    assert conversation.stage == "suspended" and conversation.owner_id is None
+    change_stage(workspace, conversation, Stage.NEW, by_kind="dev", by_user=agent, reason="not spam")
+    commit()
+    assert conversation.owner_id == agent.id
