@@ -103,5 +103,5 @@ def test_a_crashing_view_answers_503_and_is_counted(desk):
     app, one, *_ = desk
     response = app.test_client().get("/one/snapins/pages/broken")
     assert response.status_code == 503
-    assert "snap-in 'pages' failed" in response.get_data(as_text=True)
+    assert "failed; the admin has been told" in response.get_data(as_text=True)
     assert get_setting(one, "pages").failure_count == 1
