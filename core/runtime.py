@@ -27,6 +27,8 @@ class Runtime:
     mailer: "Mailer"
     urls: "UrlBuilder"
     secret_key: str
+    #: Live-update broker (core.live): Redis pub/sub or in-process.
+    live: Any = None
     #: Free-form settings (OTP lifetimes, rate limits...), from the app config.
     options: dict[str, Any] = field(default_factory=dict)
 

@@ -17,6 +17,7 @@ from flask import Flask
 import core.models  # noqa: F401 - registers every table
 from core.db import db, migrate
 from core.jobs import JobQueue, queue_from_url
+from core.live import Broker, broker_from_url
 from core.mail import Mailer, mailer_from_url
 from core.runtime import Runtime
 from core.snapins.dispatcher import Dispatcher
@@ -34,6 +35,7 @@ def create_app(
     snapin_classes: Mapping[str, type] | None = None,
     jobs: JobQueue | None = None,
     mailer: Mailer | None = None,
+    live: Broker | None = None,
 ) -> Flask:
     """Build an app.
 
@@ -70,6 +72,7 @@ def create_app(
         mailer=mailer if mailer is not None else mailer_from_url(app.config["MAIL_URL"], default_sender=app.config["MAIL_FROM"]),
         urls=FlaskUrlBuilder(app),
         secret_key=app.config["SECRET_KEY"],
+        live=broker_from_url(app.config["REDIS_URL"]) if live is None else live,
         options={k: app.config[k] for k in app.config if k.startswith("OTP_")},
     )
     app.extensions["snapdesk"] = runtime
@@ -86,7 +89,10 @@ def _connect_event_subscribers() -> None:
     from core.events import domain_event
     from core.snapins.dispatch_events import forward_to_dispatcher
 
+    from core.live import publish_event
+
     domain_event.connect(forward_to_dispatcher)
+    domain_event.connect(publish_event)
 
 
 __all__: Iterable[str] = ["create_app"]

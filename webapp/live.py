@@ -1,0 +1,54 @@
+"""Server-sent events over the core's live broker (core.live). Used by the inbox, portal and widget.
+
+The caller authorizes *which channels* a viewer may open; :func:`event_stream` then drops
+agent-only messages for customers. Streams send a keep-alive comment every ``keepalive`` seconds,
+so proxies keep them open and dead clients are noticed.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+
+from flask import Response, stream_with_context
+
+from core.live import LiveMessage
+from core.runtime import get_runtime
+
+KEEPALIVE_SECONDS = 15.0
+
+
+def format_sse(message: LiveMessage) -> str:
+    data = json.dumps(message.data, separators=(",", ":"), default=str)
+    return f"event: {message.event}\ndata: {data}\n\n"
+
+
+def event_stream(
+    channels: list[str], *, agent: bool, keepalive: float = KEEPALIVE_SECONDS, max_seconds: float | None = None
+) -> Response:
+    """An SSE response for ``channels``; customers (``agent=False``) never get agent-only messages."""
+    import time
+
+    broker = get_runtime().live
+    subscription = broker.subscribe(channels)
+
+    def generate() -> Iterator[str]:
+        started = time.monotonic()
+        try:
+            yield "retry: 3000\n: connected\n\n"
+            for message in subscription.messages(timeout=keepalive):
+                if max_seconds is not None and time.monotonic() - started > max_seconds:
+                    return
+                if message is None:
+                    yield ": keep-alive\n\n"
+                    continue
+                if message.audience == "agents" and not agent:
+                    continue
+                yield format_sse(message)
+        finally:
+            subscription.close()
+
+    response = Response(stream_with_context(generate()), mimetype="text/event-stream")
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["X-Accel-Buffering"] = "no"  # nginx: do not buffer the stream
+    return response
