@@ -20,6 +20,10 @@ def register(app: Flask) -> None:
     app.register_blueprint(api_blueprint)
     app.register_blueprint(inbox_blueprint)
     app.register_blueprint(settings_blueprint)
+    from webapp.portal import blueprint as portal_blueprint
+
+    # Snap-in routes first: /<slug>/snapins/... must not be taken for a portal page.
     register_snapin_routes(app)
+    app.register_blueprint(portal_blueprint)
     # Last: exemptions are looked up among the registered blueprints.
     init_csrf(app)
