@@ -223,6 +223,9 @@ class RouteRequest:
     form: Mapping[str, str]
     json: Any
     viewer: Viewer
+    #: The session's CSRF token: a form the view renders that POSTs back must carry it as the
+    #: hidden field ``csrf_token`` (POST routes are CSRF-protected).
+    csrf_token: str = ""
 
 
 @dataclass(frozen=True)

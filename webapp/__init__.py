@@ -73,7 +73,7 @@ def create_app(
         urls=FlaskUrlBuilder(app),
         secret_key=app.config["SECRET_KEY"],
         live=broker_from_url(app.config["REDIS_URL"]) if live is None else live,
-        options={k: app.config[k] for k in app.config if k.startswith("OTP_")},
+        options={k: app.config[k] for k in app.config if k.startswith("OTP_") or k == "INBOUND_DOMAIN"},
     )
     app.extensions["snapdesk"] = runtime
     _connect_event_subscribers()
@@ -90,9 +90,11 @@ def _connect_event_subscribers() -> None:
     from core.snapins.dispatch_events import forward_to_dispatcher
 
     from core.live import publish_event
+    from core.email_channel import send_agent_reply
 
     domain_event.connect(forward_to_dispatcher)
     domain_event.connect(publish_event)
+    domain_event.connect(send_agent_reply)
 
 
 __all__: Iterable[str] = ["create_app"]

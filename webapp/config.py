@@ -9,6 +9,7 @@ variable               meaning                                                  
 ``MAIL_FROM``          default sender                                              ``snapdesk <no-reply@localhost>``
 ``SECRET_KEY``         signs sessions and OTP hashes                               a random key per process (warned)
 ``BASE_URL``           public URL of this server, for links in mail                ``http://127.0.0.1:5000``
+``INBOUND_DOMAIN``     domain of the email channel's reply addresses               ``localhost``
 ``SNAPDESK_SNAPINS``   comma-separated snap-in ids to load (unset: all installed)  unset
 =====================  ==========================================================  =====================
 """
@@ -40,6 +41,7 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "MAIL_FROM": env.get("MAIL_FROM") or "snapdesk <no-reply@localhost>",
         "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_hex(32),
         "SECRET_KEY_FROM_ENV": bool(env.get("SECRET_KEY")),
+        "INBOUND_DOMAIN": (env.get("INBOUND_DOMAIN") or "localhost").strip().lower(),
         "BASE_URL": (env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
         "SNAPDESK_SNAPINS": [s.strip() for s in snapins.split(",") if s.strip()] if snapins else None,
         "SNAPDESK_AUTOLOAD": True,

@@ -9,7 +9,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Blueprint, Flask, Response, abort, redirect, request
+from flask import Blueprint, Flask, Response, abort, current_app, redirect, request
+from flask_wtf.csrf import generate_csrf
 from sqlalchemy import select
 
 from core.db import commit, db
@@ -72,6 +73,7 @@ def _make_view(snapin_id: str, route: Route):
             form=request.form.to_dict(),
             json=request.get_json(silent=True),
             viewer=viewer,
+            csrf_token=generate_csrf() if current_app.extensions.get("csrf") else "",
         )
         dispatcher = get_runtime().dispatcher
         try:

@@ -105,3 +105,28 @@ def test_a_crashing_view_answers_503_and_is_counted(desk):
     assert response.status_code == 503
     assert "failed; the admin has been told" in response.get_data(as_text=True)
     assert get_setting(one, "pages").failure_count == 1
+
+
+class Poster(Snapin):
+    title = "Poster"
+
+    @hookimpl
+    def snapdesk_routes(self):
+        return [
+            Route("/form", lambda context, request: RouteResponse(body=request.csrf_token), "form", ("GET",)),
+            Route("/act", lambda context, request: RouteResponse(body="done"), "act", ("POST",)),
+        ]
+
+
+def test_snapin_post_routes_need_the_csrf_token_which_views_receive(make_app, enable_snapin):
+    from core.workspaces import create_workspace
+
+    app = make_app(snapins={"poster": Poster}, WTF_CSRF_ENABLED=True)
+    workspace = create_workspace(slug="one", name="One")
+    commit()
+    enable_snapin(workspace, "poster")
+    client = app.test_client()
+    assert client.post("/one/snapins/poster/act").status_code == 400  # forged from another site
+    token = client.get("/one/snapins/poster/form").get_data(as_text=True)
+    assert token
+    assert client.post("/one/snapins/poster/act", data={"csrf_token": token}).get_data(as_text=True) == "done"

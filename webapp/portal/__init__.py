@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Blueprint, g
 
+from core.models import Workspace
 from core.portal_settings import get_settings
 from webapp.auth import current_contact, current_viewer
 from webapp.tenancy import workspace_by_slug
@@ -20,15 +21,21 @@ from webapp.tenancy import workspace_by_slug
 blueprint = Blueprint("portal", __name__, url_prefix="/<slug>")
 
 
+def load_portal(workspace: Workspace) -> None:
+    """Set what every portal view reads: ``g.workspace``, ``g.portal_settings``, ``g.contact``,
+    ``g.viewer``. Shared by the blueprints serving the portal (``portal``, ``portal_locale``)."""
+    g.workspace = workspace
+    g.portal_settings = get_settings(workspace)
+    g.contact = current_contact(workspace)
+    g.viewer = current_viewer(workspace)
+
+
 @blueprint.url_value_preprocessor
 def _load_workspace(endpoint: str | None, values: dict[str, Any] | None) -> None:
     slug = (values or {}).pop("slug", None)
     if slug is None:
         return
-    g.workspace = workspace_by_slug(slug)
-    g.portal_settings = get_settings(g.workspace)
-    g.contact = current_contact(g.workspace)
-    g.viewer = current_viewer(g.workspace)
+    load_portal(workspace_by_slug(slug))
 
 
 @blueprint.url_defaults
@@ -38,7 +45,7 @@ def _add_slug(endpoint: str, values: dict[str, Any]) -> None:
 
 
 @blueprint.context_processor
-def _portal_context() -> dict[str, Any]:
+def portal_context() -> dict[str, Any]:
     settings = g.get("portal_settings") or {}
     appearance = settings.get("appearance", {})
     workspace = g.get("workspace")

@@ -2,7 +2,7 @@
 
 import importlib
 
-for _name in ("auth", "tickets", "kb"):
+for _name in ("domains", "auth", "tickets", "kb"):
     try:
         importlib.import_module(f"webapp.portal.{_name}")
     except ModuleNotFoundError as exc:  # being built alongside; remove this guard once all exist
