@@ -446,3 +446,42 @@ def list_collections(workspace: Workspace | int, *, parent_id: int | None | type
     elif parent_id is not ...:
         query = query.where(Collection.parent_id == parent_id)
     return list(db.session.scalars(query.order_by(Collection.position, Collection.name, Collection.id)))
+
+
+def update_collection(
+    workspace: Workspace, collection: Collection, *, name: str | None = None, description: str | None = None
+) -> Collection:
+    """Rename a collection or change its description."""
+    if collection.workspace_id != workspace.id:
+        raise NotFound("Collection not found.")
+    errors: dict[str, list[str]] = {}
+    if name is not None:
+        name = name.strip() if isinstance(name, str) else ""
+        if not name or len(name) > 200:
+            errors["name"] = ["A collection needs a name of at most 200 characters."]
+    if description is not None and (not isinstance(description, str) or len(description.strip()) > MAX_DESCRIPTION):
+        errors["description"] = [f"Use text of at most {MAX_DESCRIPTION} characters."]
+    if errors:
+        raise ValidationError("The collection is not valid.", errors)
+    if name is not None:
+        collection.name = name
+    if description is not None:
+        collection.description = description.strip()
+    db.session.flush()
+    return collection
+
+
+def delete_collection(workspace: Workspace, collection: Collection) -> None:
+    """Delete a collection: its articles stay, outside any collection; its sub-collections move up a level."""
+    if collection.workspace_id != workspace.id:
+        raise NotFound("Collection not found.")
+    for article in db.session.scalars(
+        select(Article).where(Article.workspace_id == workspace.id, Article.collection_id == collection.id)
+    ):
+        article.collection_id = None
+    for child in db.session.scalars(
+        select(Collection).where(Collection.workspace_id == workspace.id, Collection.parent_id == collection.id)
+    ):
+        child.parent_id = collection.parent_id
+    db.session.delete(collection)
+    db.session.flush()

@@ -43,6 +43,7 @@ def list_conversations(
     *,
     stages: Iterable[str] | None = None,
     owner_id: int | None = None,
+    unassigned: bool = False,
     tag: str | None = None,
     priority: str | None = None,
     channel: str | None = None,
@@ -57,7 +58,8 @@ def list_conversations(
 
     Without ``stages`` (or ``include_hidden``) Suspended and Archived are left out
     (:data:`core.stages.HIDDEN_BY_DEFAULT`); naming them in ``stages`` lists them. ``sort`` is one
-    of :data:`SORTS`, "-" prefixed for descending. Bad filter values are :class:`ValidationError`.
+    of :data:`SORTS`, "-" prefixed for descending. ``unassigned`` keeps only conversations without
+    an owner. Bad filter values are :class:`ValidationError`.
     """
     # Imported here: core.conversations re-exports this module, and owns the vocabulary.
     from core.conversations import CHANNELS, PRIORITIES, tag_name
@@ -70,6 +72,8 @@ def list_conversations(
         query = query.where(Conversation.stage.not_in([s.value for s in stage_rules.HIDDEN_BY_DEFAULT]))
     if owner_id is not None:
         query = query.where(Conversation.owner_id == owner_id)
+    if unassigned:
+        query = query.where(Conversation.owner_id.is_(None))
     if tag is not None:
         tagged = select(ConversationTag.conversation_id).where(
             ConversationTag.workspace_id == workspace_id, ConversationTag.tag == tag_name(tag)

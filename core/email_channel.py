@@ -34,6 +34,7 @@ from core.models import Contact, Conversation, Message, Workspace
 from core.people import create_contact, find_contact_by_email, normalize_email
 from core.runtime import get_runtime
 from core.search import html_to_text
+from core.stages import Stage
 
 log = logging.getLogger("snapdesk.email_channel")
 
@@ -177,7 +178,7 @@ def receive_email(
     conversation = _addressed_conversation(workspace, message, contact, conversation_id) or _threaded_conversation(
         workspace, message
     )
-    if conversation is not None and conversation.stage != "archived":
+    if conversation is not None and conversation.stage != Stage.ARCHIVED:  # archived: closed, start anew
         return conversations.post_message(
             workspace, conversation, body=body, author_contact=contact, email_message_id=message_id
         )

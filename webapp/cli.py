@@ -2,7 +2,7 @@
 
 Every command builds the app from the environment (:func:`webapp.create_app`, see
 :mod:`webapp.config`) and works inside its app context. Errors the core raises on purpose
-(:class:`core.errors.SnapdeskError`) are turned, in one place (:class:`SnapdeskGroup`), into
+(:class:`core.errors.SnapdeskError`) are turned, in one place (``webapp.cli_common.SnapdeskGroup``), into
 ``Error: <sentence>`` plus one line per field on stderr and exit code 2 - the same code click uses
 for wrong arguments.
 """
@@ -49,6 +49,7 @@ def print_banner(
     echo(f"  Customer portal   {base_url}/{slug}/")
     echo(f"  Agent inbox       {base_url}/inbox/{slug}/")
     echo(f"  REST API          {base_url}/api/v1/openapi.json")
+    echo(f"  Chat widget demo  {base_url}/widget/demo/{slug}")
     if demo:
         echo("")
         echo(f"Demo workspace '{DEMO.workspace_name}' - logins:")
@@ -216,6 +217,22 @@ def db_current() -> None:
             click.echo(f"{revision}{' (head)' if revision in heads else ' (not the newest: run snapdesk db upgrade)'}")
 
 
+@db.command("stamp")
+@click.argument("revision", default="heads")
+def db_stamp(revision: str) -> None:
+    """Record REVISION as applied without running migrations (for a schema made another way)."""
+    from alembic import command
+    from alembic.util import CommandError
+    from flask import current_app
+
+    with app_context():
+        try:
+            command.stamp(current_app.extensions["migrate"].migrate.get_config(), revision)
+        except CommandError as exc:
+            raise CliError(f"Could not stamp the database: {exc}") from None
+        click.echo(f"Recorded the database as at revision {revision}.")
+
+
 @db.command("revision")
 @click.option("-m", "--message", required=True, help="What the revision changes.")
 @click.option("--autogenerate", is_flag=True, help="Compare the models with the database and write the difference.")
@@ -271,6 +288,9 @@ def new_snapin(snapin_id: str, directory: str) -> None:
 
 
 register_admin_commands(main)
+from webapp.cli_mail import mail_listener  # noqa: E402
+
+main.add_command(mail_listener)
 
 
 if __name__ == "__main__":  # `python -m webapp.cli`

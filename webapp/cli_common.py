@@ -93,16 +93,20 @@ def upgrade_database(revision: str = "heads") -> None:
     from alembic.util import CommandError
     from flask import current_app
 
+    from alembic.migration import MigrationContext
+    from sqlalchemy import inspect
+
+    from core.db import db
+
+    with db.engine.connect() as connection:
+        untracked = inspect(connection).has_table("workspaces") and not MigrationContext.configure(connection).get_current_heads()
+    if untracked:
+        raise CliError(
+            "The database has snapdesk tables but no migration history (made without migrations?). "
+            "Use an empty database, or, if its schema is current, record that with: snapdesk db stamp heads"
+        )
     config = current_app.extensions["migrate"].migrate.get_config()
     try:
         command.upgrade(config, revision)
     except CommandError as exc:
         raise CliError(f"Could not upgrade the database: {exc}") from None
-
-
-def has_schema() -> bool:
-    from sqlalchemy import inspect
-
-    from core.db import db
-
-    return inspect(db.engine).has_table("workspaces")

@@ -19,19 +19,30 @@ from typing import Any
 
 from babel import Locale, UnknownLocaleError
 from flask import Flask, current_app, g, has_request_context, request
-from flask_babel import Babel, get_locale
+from flask_babel import Babel, get_locale, refresh
 
 from core.articles import normalize_locale
 
 #: Locales the portal UI has catalogs for (English is the source language).
 UI_LOCALES = ("en", "fr")
+#: The blueprints whose pages are localized per workspace and visitor.
+PORTAL_BLUEPRINTS = frozenset({"portal", "portal_locale"})
 
 
 def init_i18n(app: Flask) -> Babel:
     """Install Flask-Babel on ``app`` with :func:`select_locale`, and ``page_locale`` in templates."""
     babel = Babel(app, locale_selector=select_locale)
     app.context_processor(lambda: {"page_locale": page_locale(), "language_name": language_name})
+    # App-level preprocessors run before the blueprints' (which may set g.url_locale).
+    app.url_value_preprocessor(_fresh_locale)
     return babel
+
+
+def _fresh_locale(endpoint: str | None, values: dict[str, Any] | None) -> None:
+    """Forget a previous request's locale: ``g`` outlives a request when a test (or a CLI command)
+    keeps an app context pushed around several requests."""
+    g.pop("url_locale", None)
+    refresh()
 
 
 def enabled_locales(portal_settings: dict[str, Any] | None) -> list[str]:
@@ -53,7 +64,7 @@ def default_locale(portal_settings: dict[str, Any] | None) -> str:
 def negotiate_locale() -> str:
     """The portal page's locale (BCP 47) by the order in the module docstring; needs ``g.portal_settings``."""
     settings = g.get("portal_settings")
-    if settings is None:
+    if settings is None or (has_request_context() and request.blueprint not in PORTAL_BLUEPRINTS):
         return current_app.config.get("BABEL_DEFAULT_LOCALE", "en")
     enabled = enabled_locales(settings)
     url_locale = g.get("url_locale")

@@ -17,6 +17,7 @@ SETTINGS_SECTIONS: tuple[tuple[str, str, str], ...] = (
     ("snapins", "Snap-ins", "settings.snapins"),
     ("portal", "Portal", "settings.portal"),
     ("knowledge_base", "Knowledge base", "settings.knowledge_base"),
+    ("accounts", "Accounts & contacts", "settings.accounts"),
 )
 
 

@@ -332,3 +332,17 @@ def test_new_snapin_scaffolds_a_directory_and_refuses_bad_names(tmp_path) -> Non
     assert (tmp_path / "auto-tagger" / "pyproject.toml").is_file()
     bad = CliRunner().invoke(main, ["new-snapin", "Auto Tagger", "--directory", str(tmp_path)])
     assert bad.exit_code == 2 and bad.output.startswith("Error: ")
+
+
+def test_upgrade_refuses_a_database_without_migration_history_until_stamped(database_path) -> None:
+    from core.db import db
+
+    engine = create_engine(f"sqlite:///{database_path}")
+    db.metadata.create_all(engine)
+    engine.dispose()
+    refused = CliRunner().invoke(main, ["db", "upgrade"])
+    assert refused.exit_code == 2
+    assert "no migration history" in refused.output and "snapdesk db stamp heads" in refused.output
+    assert invoke("db", "stamp").exit_code == 0
+    assert invoke("db", "upgrade").exit_code == 0
+    assert "(head)" in invoke("db", "current").output

@@ -43,6 +43,16 @@ SEARCH_RESULTS = 20
 MAX_QUERY = 200
 
 
+def N_(message: str) -> str:
+    """Mark a string for the catalog without translating it here (the template translates it)."""
+    return message
+
+
+#: The labels first-party snap-ins give their page actions; article.html translates action labels,
+#: so these must be in the catalog.
+SNAPIN_ACTION_LABELS = (N_("Subscribe"), N_("Unsubscribe"), N_("Download as PDF"))
+
+
 # -- Doors --------------------------------------------------------------------------------------
 
 
@@ -114,8 +124,24 @@ def kb_url(name: str, **values: Any) -> str:
     return url_for("portal." + name, **values)
 
 
+def appearance_text(key: str) -> str:
+    """An appearance text (hero title, search placeholder): the admin's words as written, or, when
+    the admin kept the default, the default in the page's language."""
+    from flask_babel import gettext
+
+    from core.portal_settings import DEFAULTS
+
+    value = (g.get("portal_settings") or DEFAULTS)["appearance"].get(key) or ""
+    default = DEFAULTS["appearance"].get(key)
+    return gettext(default) if value == default and default else value
+
+
+#: The appearance defaults (core/portal_settings.py) that :func:`appearance_text` translates.
+APPEARANCE_DEFAULTS = (N_("How can we help?"), N_("Search articles"))
+
+
 def _kb_context() -> dict[str, Any]:
-    return {"kb_url": kb_url, "article_url": article_url}
+    return {"kb_url": kb_url, "article_url": article_url, "appearance_text": appearance_text}
 
 
 blueprint.context_processor(_kb_context)

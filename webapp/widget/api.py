@@ -15,14 +15,14 @@ from flask import Response, jsonify, request
 
 from core import conversations
 from core.db import commit, db, get_scoped
-from core.errors import NotFound, ValidationError
+from core.errors import LoginError, NotFound, ValidationError
 from core.models import Contact, Conversation, Message, Workspace
 from core.portal_settings import get_settings
 from core.runtime import get_runtime
 from core.stages import HIDDEN_FROM_WIDGET, Stage
 from webapp.tenancy import workspace_by_slug
 from webapp.widget.blueprint import blueprint
-from webapp.widget.sessions import WidgetSession, issue_session, read_session, start_session
+from webapp.widget.sessions import BAD_SESSION, WidgetSession, issue_session, read_session, start_session
 from webapp.widget.stream import widget_stream
 
 API = "/api/<slug>"
@@ -68,10 +68,7 @@ def _session(workspace: Workspace, *, allow_query: bool = False) -> tuple[Widget
     session = read_session(workspace, token)
     contact = db.session.get(Contact, session.contact_id)
     if contact is None or contact.workspace_id != workspace.id:
-        from core.errors import LoginError
-        from webapp.widget.sessions import BAD_SESSION
-
-        raise LoginError(BAD_SESSION)
+        raise LoginError(BAD_SESSION)  # the visitor's contact was deleted
     return session, contact
 
 

@@ -39,12 +39,12 @@ def cors(response: Response) -> Response:
 @blueprint.errorhandler(SnapdeskError)
 def snapdesk_error(exc: SnapdeskError):
     from core.db import db
-    from webapp.errors import error_body
+    from webapp.errors import _page, error_body
 
     db.session.rollback()
-    if not _is_api():
-        raise exc
     fields = exc.fields if isinstance(exc, ValidationError) else None
+    if not _is_api():
+        return _page(exc.status, str(exc), fields)
     return jsonify(error_body(exc.status, str(exc), fields)), exc.status
 
 

@@ -20,12 +20,11 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select
 
 from core.db import db
-from core.errors import LoginError
+from core.errors import LoginError, ValidationError
 from core.identity import JWT_LEEWAY, JWT_MAX_LIFETIME, jwt_audience
 from core.models import Contact, Workspace
 from core.people import create_contact, find_contact_by_email, normalize_email
 from core.portal_settings import get_settings
-from core.errors import ValidationError
 
 #: How long a widget session lasts (a visitor who comes back later gets a new one).
 SESSION_MAX_AGE = 30 * 24 * 3600

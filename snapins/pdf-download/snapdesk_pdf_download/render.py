@@ -25,6 +25,7 @@ Two properties matter more than looks:
 
 from __future__ import annotations
 
+import atexit
 import functools
 import html
 import logging
@@ -421,6 +422,16 @@ class _RenderResources:
 # is therefore per thread: each worker thread pays the fontconfig load and CSS
 # parsing (about 40 ms) once, then reuses them for every render.
 _thread_state = threading.local()
+
+
+@atexit.register
+def _drop_resources() -> None:
+    # Pango/fontconfig objects finalised during interpreter teardown, after the cffi libraries
+    # they point into, crash the process (exit 139) in some import orders; drop them first.
+    _thread_state.__dict__.pop("resources", None)
+    import gc
+
+    gc.collect()
 
 
 def _resources() -> _RenderResources:

@@ -38,7 +38,7 @@
     "a{color:var(--accent)}",
     ".primary{background:var(--accent);color:#fff;border:0;border-radius:8px;padding:9px 14px;font-size:14px;cursor:pointer}",
     ".primary:disabled{opacity:.6;cursor:default}",
-    ".link{background:none;border:0;color:var(--accent);cursor:pointer;padding:0;font-size:14px}",
+    ".link{align-self:flex-start;background:none;border:0;color:var(--accent);cursor:pointer;padding:0;font-size:14px}",
     "ul{list-style:none;margin:0;padding:0;display:flex;flex-direction:column;gap:6px}",
     ".conv{width:100%;text-align:left;background:var(--bg);color:var(--fg);border:1px solid var(--line);border-radius:10px;padding:8px 10px;cursor:pointer}",
     ".conv strong{display:block;font-size:14px}.conv span{color:var(--muted);font-size:12px}",
@@ -137,7 +137,10 @@
   }
 
   function focusFirst() {
-    var target = panel.querySelector("textarea, input, .body button, .body a, header button");
+    // The text box first (what a visitor wants to do), else the first control of the view.
+    var target = ["textarea", "input", ".body button", ".body a", "header button"].reduce(function (found, selector) {
+      return found || panel.querySelector(selector);
+    }, null);
     if (target) target.focus();
   }
 
