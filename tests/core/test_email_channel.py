@@ -168,3 +168,17 @@ def test_inbound_token_is_per_workspace(workspace):
     commit()
     assert inbound_token(workspace) != inbound_token(globex) and len(inbound_token(workspace)) == 40
     assert db.session.query(Contact).count() == 0
+
+
+def test_a_reply_to_an_archived_conversation_starts_a_new_one(workspace):
+    first = receive_email(workspace, mail())
+    conversation = first.conversation
+    helper = agent(workspace)
+    conversations.post_message(workspace, conversation, body="Fixed", author_user=helper)
+    conversations.post_message(workspace, conversation, body="ok", author_contact=conversation.contact)
+    conversations.change_stage(workspace, conversation, Stage.RESOLVED, by_kind="dev", by_user=helper)
+    conversations.change_stage(workspace, conversation, Stage.ARCHIVED, by_kind="dev", by_user=helper)
+    commit()
+    later = receive_email(workspace, mail("New problem", message_id="<m5@customer.test>", In_Reply_To="<m1@customer.test>"))
+    commit()
+    assert later.conversation_id != conversation.id and later.conversation.stage == Stage.NEW

@@ -124,6 +124,8 @@ def make_app(snapdesk_database_url, hook_calls) -> Iterator[Callable[..., Any]]:
             "SNAPDESK_AUTOLOAD": autoload,
             "SNAPDESK_SNAPINS": None,
             "MAIL_URL": "memory://",
+            # Live updates in-process unless a test passes REDIS_URL (the environment's is for CI's own use).
+            "REDIS_URL": None,
             "BASE_URL": "http://portal.test",
             "WTF_CSRF_ENABLED": False,
         }
