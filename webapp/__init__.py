@@ -47,6 +47,10 @@ def create_app(
     app.config.update(from_environment())
     if config:
         app.config.update(config)
+    if not app.config.get("SECRET_KEY"):
+        from webapp.config import local_secret_key
+
+        app.config["SECRET_KEY"] = local_secret_key()
     if "DATABASE_URL" in (config or {}):
         from webapp.config import _postgres_driver
 
@@ -54,6 +58,9 @@ def create_app(
 
     db.init_app(app)
     migrate.init_app(app, db, directory=MIGRATIONS_DIR, render_as_batch=True)
+    from core import migrations
+
+    migrations.register(migrate)  # snap-ins' migration directories, for `snapdesk db` and `flask db`
 
     registry = SnapinRegistry()
     if app.config["SNAPDESK_AUTOLOAD"]:

@@ -96,7 +96,7 @@ def run(host: str, port: int, demo: bool, workers: int) -> None:
         # Worker processes must not inherit the master's pooled connections.
         db.engine.dispose()
     if not app.config.get("SECRET_KEY_FROM_ENV"):
-        click.echo("Note: SECRET_KEY is not set; sign-ins end when this process stops.", err=True)
+        click.echo("Note: SECRET_KEY is not set; using the key kept in ./snapdesk-secret.key.", err=True)
     print_banner(base_url, demo=show_demo)
     if workers > 1:
         _serve_gunicorn(app, host, port, workers)

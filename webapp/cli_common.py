@@ -53,14 +53,10 @@ class SnapdeskGroup(click.Group):
 
 
 def build_app(config: dict[str, Any] | None = None) -> Flask:
-    """The app from the environment, with snap-ins' migration directories known to Alembic."""
-    from core import migrations
-    from core.db import migrate
+    """The app from the environment (create_app makes snap-ins' migration directories known to Alembic)."""
     from webapp import create_app
 
-    app = create_app(config)
-    migrations.register(migrate)
-    return app
+    return create_app(config)
 
 
 @contextmanager

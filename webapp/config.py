@@ -7,7 +7,7 @@ variable               meaning                                                  
 ``REDIS_URL``          Redis for RQ jobs and live updates                          unset: in-process
 ``MAIL_URL``           ``smtp://``, ``smtps://``, ``console://``                   ``console://``
 ``MAIL_FROM``          default sender                                              ``snapdesk <no-reply@localhost>``
-``SECRET_KEY``         signs sessions and OTP hashes                               a random key per process (warned)
+``SECRET_KEY``         signs sessions and OTP hashes                               generated once into ``snapdesk-secret.key`` in the cwd
 ``BASE_URL``           public URL of this server, for links in mail                ``http://127.0.0.1:5000``
 ``INBOUND_DOMAIN``     domain of the email channel's reply addresses               ``localhost``
 ``SNAPDESK_SNAPINS``   comma-separated snap-in ids to load (unset: all installed)  unset
@@ -29,6 +29,32 @@ def _postgres_driver(url: str) -> str:
     return url
 
 
+SECRET_FILE = "snapdesk-secret.key"
+
+
+def local_secret_key() -> str:
+    """The embedded default: a key generated once and kept next to the SQLite file, so sign-ins
+    survive restarts and every local process (server, worker) signs with the same key."""
+    path = os.path.abspath(SECRET_FILE)
+    try:
+        with open(path, encoding="ascii") as handle:
+            key = handle.read().strip()
+        if len(key) >= 32:
+            return key
+    except FileNotFoundError:
+        pass
+    except OSError:
+        return secrets.token_hex(32)
+    key = secrets.token_hex(32)
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        with os.fdopen(fd, "w", encoding="ascii") as handle:
+            handle.write(key)
+    except OSError:
+        pass  # a read-only cwd: a per-process key still works
+    return key
+
+
 def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
     env = os.environ if environ is None else environ
     database_url = _postgres_driver(env.get("DATABASE_URL") or "sqlite:///" + os.path.abspath("snapdesk.db"))
@@ -39,7 +65,8 @@ def from_environment(environ: dict[str, str] | None = None) -> dict[str, Any]:
         "REDIS_URL": env.get("REDIS_URL") or None,
         "MAIL_URL": env.get("MAIL_URL") or "console://",
         "MAIL_FROM": env.get("MAIL_FROM") or "snapdesk <no-reply@localhost>",
-        "SECRET_KEY": env.get("SECRET_KEY") or secrets.token_hex(32),
+        # None: create_app falls back to local_secret_key() unless the caller's config sets one.
+        "SECRET_KEY": env.get("SECRET_KEY") or None,
         "SECRET_KEY_FROM_ENV": bool(env.get("SECRET_KEY")),
         "INBOUND_DOMAIN": (env.get("INBOUND_DOMAIN") or "localhost").strip().lower(),
         "BASE_URL": (env.get("BASE_URL") or "http://127.0.0.1:5000").rstrip("/"),
