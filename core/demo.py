@@ -150,11 +150,43 @@ def build_demo(progress: Progress = print) -> DemoInfo:
         counts["articles"] = _articles(workspace, alice)
 
         commit()
+        enabled = _enable_installed_snapins(workspace, alice, bob)
+        if enabled:
+            progress(f"snap-ins enabled: {', '.join(enabled)}")
+            counts["snap-ins"] = len(enabled)
+        commit()
     except Exception:
         db.session.rollback()
         raise
     progress(f"done: {', '.join(f'{n} {k}' for k, n in counts.items())}")
     return DemoInfo(created=True, counts=counts)
+
+
+#: First-party snap-ins the demo enables when they are installed, with a demo configuration.
+DEMO_SNAPINS: dict[str, Callable[[User, User], dict]] = {
+    "keyword-routing": lambda alice, bob: {
+        "rules": [{"name": "billing", "keywords": ["invoice", "refund", "billing"], "owner": bob.email, "tag": "priority"}]
+    },
+    "spam-suspension": lambda alice, bob: {},
+    "article-follow": lambda alice, bob: {},
+    "pdf-download": lambda alice, bob: {},
+}
+
+
+def _enable_installed_snapins(workspace: Workspace, alice: User, bob: User) -> list[str]:
+    """Enable the first-party snap-ins that are installed (a demo without them still works)."""
+    from core.runtime import get_runtime
+    from core.snapins import admin
+
+    registry = get_runtime().registry
+    enabled = []
+    for snapin_id, config in DEMO_SNAPINS.items():
+        snapin = registry.get(snapin_id)
+        if snapin is None or snapin.broken:
+            continue
+        admin.enable(workspace, snapin_id, config(alice, bob))
+        enabled.append(snapin_id)
+    return enabled
 
 
 def _accounts_and_contacts(workspace: Workspace, alice: User, bob: User) -> dict[str, Contact]:
