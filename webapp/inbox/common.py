@@ -21,7 +21,7 @@ from core.db import commit, db, utcnow
 from core.errors import SnapdeskError, ValidationError
 from core.models import Account, Conversation, Message, User, Workspace
 from core.people import list_users
-from core.stages import STAGE_LABELS, Stage
+from core.stages import Stage
 from core.tickets import TICKET_STAGE_LABELS, TRACKER_LABELS
 from webapp.inbox.blueprint import blueprint
 

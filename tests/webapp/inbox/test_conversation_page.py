@@ -8,7 +8,7 @@ import re
 import pytest
 
 from core.db import db
-from core.models import Conversation, Message
+from core.models import Conversation, Message, Ticket
 from core.stages import Stage, allowed_from
 from core.tickets import create_ticket
 
@@ -136,7 +136,7 @@ def test_escalate_by_creating_a_ticket_in_a_tracker(agent_client, desk):
     )
     conversation = fresh(conversation)
     assert conversation.stage == Stage.HOLD
-    ticket = conversation.ticket_id and db.session.get(__import__("core.models", fromlist=["Ticket"]).Ticket, conversation.ticket_id)
+    ticket = db.session.get(Ticket, conversation.ticket_id)
     assert ticket.title == "PDF export crash" and ticket.tracker == "needs_code_change" and ticket.severity == "high"
     assert [c.id for c in ticket.reported_by] == [desk.customer.id]
     assert ticket.account_id == desk.account.id
