@@ -115,7 +115,7 @@ def _back(anchor: str) -> Response:
 # -- Accounts -----------------------------------------------------------------------------------
 
 
-def _account_values(form: Mapping[str, Any], users_ok: bool = True) -> tuple[dict[str, Any], Errors]:
+def _account_values(form: Mapping[str, Any]) -> tuple[dict[str, Any], Errors]:
     errors: Errors = {}
     owner_id = _optional_int(form.get("account-default_owner_id"), "account.default_owner_id", errors)
     if owner_id is not None and not any(u.id == owner_id for u in people.list_users(g.workspace.id)):

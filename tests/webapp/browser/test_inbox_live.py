@@ -29,7 +29,7 @@ def test_agent_sees_a_widget_conversation_live_replies_and_resolves(app, workspa
     server = live_server(app)
     customer = browser.new_context()
     script_errors: list = []
-    page.on("pageerror", script_errors.append)
+    page.on("pageerror", lambda error: script_errors.append(error))
     try:
         # The agent signs in and lands on the inbox, which opens its live stream.
         page.goto(server.url("/inbox/acme/"))
