@@ -36,8 +36,9 @@ def _chart(rows: list[ReportRow], attribute: str) -> Chart:
     """Median and p90 of ``attribute`` ("first_response" or "resolution") per row."""
     summaries = [getattr(r, attribute) for r in rows]
     values = [v for s in summaries for v in (s.median, s.p90) if v is not None]
-    # Minutes for fast teams, hours otherwise: the axis should not read 0.0h everywhere.
-    scale, unit = (60.0, "m") if values and max(values) < 2 * 3600 else (3600.0, "h")
+    # Minutes for fast teams, days for slow ones: the axis should read neither 0.0h nor 1000h.
+    longest = max(values) if values else 0.0
+    scale, unit = (60.0, "m") if longest < 2 * 3600 else (3600.0, "h") if longest < 3 * 86400 else (86400.0, "d")
     return bar_chart(
         [r.key for r in rows],
         [("median", [s.median for s in summaries]), ("p90", [s.p90 for s in summaries])],
