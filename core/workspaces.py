@@ -13,7 +13,12 @@ from core.models import Workspace
 
 SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 #: Slugs that would shadow the app's own top-level paths.
-RESERVED_SLUGS = frozenset({"api", "inbox", "settings", "widget", "static", "login", "logout", "health", "snapins", "workspaces", "robots.txt", "sitemap.xml", "en", "fr", "de", "es", "ja"})
+RESERVED_SLUGS = frozenset({
+    "api", "inbox", "inbound", "settings", "widget", "static", "login", "logout", "health", "snapins", "workspaces",
+    "robots.txt", "sitemap.xml", "favicon.ico",
+    # Locale prefixes of the portal's SEO pages (/<locale>/<slug>/...).
+    "en", "fr", "de", "es", "it", "ja", "nl", "pt", "zh",
+})
 
 
 def new_app_token_secret() -> str:
