@@ -8,7 +8,8 @@ so proxies keep them open and dead clients are noticed.
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from typing import Any
 
 from flask import Response, stream_with_context
 
@@ -18,15 +19,24 @@ from core.runtime import get_runtime
 KEEPALIVE_SECONDS = 15.0
 
 
-def format_sse(message: LiveMessage) -> str:
-    data = json.dumps(message.data, separators=(",", ":"), default=str)
-    return f"event: {message.event}\ndata: {data}\n\n"
+def format_sse(event: str, data: Any) -> str:
+    return f"event: {event}\ndata: {json.dumps(data, separators=(',', ':'), default=str)}\n\n"
 
 
 def event_stream(
-    channels: list[str], *, agent: bool, keepalive: float = KEEPALIVE_SECONDS, max_seconds: float | None = None
+    channels: list[str],
+    *,
+    agent: bool,
+    project: Callable[[LiveMessage], dict[str, Any] | None] | None = None,
+    last: Callable[[dict[str, Any]], bool] | None = None,
+    keepalive: float = KEEPALIVE_SECONDS,
+    max_seconds: float | None = None,
 ) -> Response:
-    """An SSE response for ``channels``; customers (``agent=False``) never get agent-only messages."""
+    """An SSE response for ``channels``; customers (``agent=False``) never get agent-only messages.
+
+    ``project`` turns a message into the data sent (None: skip it), e.g. a customer-safe subset;
+    ``last`` says, from the sent data, that the stream is over (e.g. the conversation was archived).
+    """
     import time
 
     broker = get_runtime().live
@@ -44,7 +54,12 @@ def event_stream(
                     continue
                 if message.audience == "agents" and not agent:
                     continue
-                yield format_sse(message)
+                data = project(message) if project is not None else message.data
+                if data is None:
+                    continue
+                yield format_sse(message.event, data)
+                if last is not None and last(data):
+                    return
         finally:
             subscription.close()
 

@@ -29,7 +29,7 @@ from werkzeug.wrappers import Response
 from core.db import commit, db, get_scoped
 from core.errors import NotFound, ValidationError
 from core.identity import company_name
-from core.live import ticket_channel
+from core.live import LiveMessage, ticket_channel
 from core.models import Comment, Ticket
 from core.ticket_form import active_fields, form_fields
 from core.tickets import (
@@ -422,4 +422,17 @@ def ticket_events(ticket_id: int) -> Any:
     channel = ticket_channel(g.workspace.id, ticket.id)
     # The stream stays open for minutes: end the read transaction now rather than hold it.
     db.session.rollback()
-    return event_stream([channel], agent=False)
+    return event_stream([channel], agent=False, project=customer_view)
+
+
+def customer_view(message: LiveMessage) -> dict[str, Any] | None:
+    """What a customer's page needs of a ticket event: ids and the stage (the page fetches the
+    comment itself, through the visibility rules); nothing else of the agents' payload leaves."""
+    ticket = message.data.get("ticket") or {}
+    data: dict[str, Any] = {"ticket": {"id": ticket.get("id"), "stage": ticket.get("stage")}}
+    comment = message.data.get("comment")
+    if comment is not None:
+        if comment.get("visibility") != "external":
+            return None
+        data["comment"] = {"id": comment.get("id")}
+    return data
