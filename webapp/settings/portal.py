@@ -52,7 +52,7 @@ FEATURES: tuple[tuple[str, str, str], ...] = (
     ("tickets", "Tickets", "Customers create and follow tickets (the “+ Ticket” button)."),
     ("tickets_public", "Tickets are public", "Anonymous visitors see the tickets pages; creating a ticket still needs sign-in."),
     ("banner", "Communication banner", "A line of text above the portal header (write it below)."),
-    ("ai_search", "AI search", "Answers drawn from your articles above the search results."),
+    ("ai_search", "AI search (not available yet)", "Reserved for semantic search, which needs a language model this installation does not ship; the portal uses keyword search whatever this says."),
     ("pdf_export", "PDF export", "Readers may download articles as PDF (with the PDF download snap-in)."),
     ("article_subscriptions", "Article subscriptions", "Readers may subscribe to article updates (with the article follow snap-in)."),
     ("plug_on_portal", "PLuG on portal", "Show the chat widget on portal pages."),
