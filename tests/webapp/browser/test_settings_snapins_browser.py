@@ -112,7 +112,8 @@ def test_keyboard_reaches_the_form_and_submits_it(app, workspace, live_server, p
 
     server = live_server(app)
     page.goto(server.url("/inbox/acme/login?next=/settings/acme/snapins"))
-    page.keyboard.type("admin@acme.test")  # the email input has the focus on arrival
+    expect(page.get_by_label("Email")).to_be_focused()  # autofocus on arrival; type only once it holds
+    page.keyboard.type("admin@acme.test")
     page.keyboard.press("Tab")
     page.keyboard.type("admin-pass-1")
     page.keyboard.press("Enter")

@@ -289,6 +289,9 @@
     var pending = null;
     var refresh = function () { clearTimeout(pending); pending = setTimeout(function () { reload().catch(function () { showHome(); }); }, 50); };
     ["message_posted", "stage_changed", "conversation_updated"].forEach(function (name) { source.addEventListener(name, refresh); });
+    // Re-read once connected (and after every reconnect): whatever was posted before the stream
+    // was subscribed would otherwise be missed.
+    source.addEventListener("open", refresh);
     state.source = source;
   }
 
