@@ -43,8 +43,9 @@ CHROMIUM_ARGS = (
     "--disable-component-update",
     "--disable-sync",
 )
-#: Playwright's wait for an element or a navigation, in milliseconds.
-DEFAULT_TIMEOUT_MS = 10_000
+#: Playwright's wait for an element, a navigation or an ``expect`` assertion, in milliseconds
+#: (generous: CI runs on a loaded 2-core machine; passing tests do not wait for it).
+DEFAULT_TIMEOUT_MS = 15_000
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -130,6 +131,9 @@ def _snapdesk_playwright() -> Iterator[Any]:
 
 @pytest.fixture(scope="session")
 def browser(_snapdesk_playwright: Any) -> Iterator[Any]:
+    from playwright.sync_api import expect
+
+    expect.set_options(timeout=DEFAULT_TIMEOUT_MS)
     executable = chromium_executable()
     chromium = _snapdesk_playwright.chromium.launch(executable_path=executable, args=list(CHROMIUM_ARGS))
     yield chromium
