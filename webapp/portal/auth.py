@@ -110,12 +110,13 @@ def workspace_choices(current: Workspace) -> list[WorkspaceChoice]:
             choices[workspace.id] = WorkspaceChoice(workspace.slug, company_name(workspace), True)
     emails = proven_emails()
     if emails:
-        rows = db.session.scalars(
-            select(Workspace)
-            .join(Contact, Contact.workspace_id == Workspace.id)
-            .where(Contact.verified.is_(True), func.lower(Contact.email).in_(emails), Workspace.id != current.id)
+        # DISTINCT on ids only: PostgreSQL has no equality for the JSON settings column.
+        with_contact = (
+            select(Contact.workspace_id)
+            .where(Contact.verified.is_(True), func.lower(Contact.email).in_(emails), Contact.workspace_id != current.id)
             .distinct()
         )
+        rows = db.session.scalars(select(Workspace).where(Workspace.id.in_(with_contact)))
         for workspace in rows:
             choices.setdefault(workspace.id, WorkspaceChoice(workspace.slug, company_name(workspace), False))
     return sorted(choices.values(), key=lambda choice: choice.name.lower())
