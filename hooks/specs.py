@@ -92,7 +92,7 @@ def snapdesk_page_actions(context: Context, page: str, subject: ArticleInfo | Ti
 
 @hookspec
 def snapdesk_menu_items(context: Context, area: str, viewer: Viewer) -> list[MenuItem]:
-    """Add links to a navigation area ("portal_header", "inbox_sidebar", "settings").
+    """Add links to a navigation area: "portal_header" (the portal's tabs) or "inbox_sidebar" (the agents' main navigation).
 
     Kind: decision, collecting. Return a list of :class:`MenuItem`.
     """

@@ -42,10 +42,15 @@ def layout_context() -> dict[str, Any]:
     user = g.get("user")
     if workspace is None or user is None:
         return {"nav_workspace": workspace, "nav_user": None, "settings_nav": []}
+    from core.snapshots import user_info
+    from hooks.types import Viewer
+    from webapp.menus import menu_items
+
     return {
         "nav_workspace": workspace,
         "nav_user": user,
         "settings_nav": _settings_nav(workspace.slug) if user.is_admin else [],
+        "agent_menu": menu_items(workspace, "inbox_sidebar", Viewer(kind="agent", user=user_info(user))),
     }
 
 

@@ -76,6 +76,7 @@ def portal_chrome() -> dict[str, Any]:
     workspace = g.get("workspace")
     if settings is None or workspace is None:
         return {}
+    from webapp.menus import menu_items
     from webapp.portal.auth import workspace_choices
 
     features = settings.get("features", {})
@@ -87,6 +88,7 @@ def portal_chrome() -> dict[str, Any]:
         "sign_in_url": endpoint_url("portal.login", next=_here()),
         "workspace_choices": workspace_choices(workspace) if g.get("contact") is not None else [],
         "current_area": _current_area(),
+        "portal_menu": menu_items(workspace, "portal_header", g.viewer) if g.get("viewer") is not None else [],
     }
 
 
